@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from typing import Any
 
 from durations.records import Record
@@ -61,18 +62,6 @@ _STRING_FIELDS = {
     "Status": "status",
     "Error Type": "error_type",
     "XRAY TraceId": "xray_trace_id",
-}
-
-_JSON_FLOAT_METRICS = {
-    "durationMs": "duration_ms",
-    "initDurationMs": "init_duration_ms",
-    "restoreDurationMs": "restore_duration_ms",
-}
-_JSON_INT_METRICS = {
-    "billedDurationMs": "billed_duration_ms",
-    "memorySizeMB": "memory_size_mb",
-    "maxMemoryUsedMB": "max_memory_used_mb",
-    "billedRestoreDurationMs": "billed_restore_duration_ms",
 }
 
 
@@ -240,26 +229,58 @@ def _parse_json(message: str, function: str, version: str | None, timestamp_ms: 
         metrics = {}
     elif not isinstance(metrics, dict):
         raise MalformedReport("platform.report metrics is not an object")
-    fields: dict[str, Any] = {"request_id": request_id}
-    # Only the metrics present are read: Managed Instances report durationMs alone.
-    for name, value in metrics.items():
-        if value is None:
-            continue
-        if name in _JSON_FLOAT_METRICS:
-            fields[_JSON_FLOAT_METRICS[name]] = _float_value(name, value)
-        elif name in _JSON_INT_METRICS:
-            fields[_JSON_INT_METRICS[name]] = _int_value(name, value)
-        # any other name is a metric Lambda added later: ignored
+    # Only the metrics present are read: Managed Instances report durationMs alone. Names
+    # Lambda may add later are ignored.
+    get = metrics.get
+    duration = _json_float("durationMs", get("durationMs"))
+    init = _json_float("initDurationMs", get("initDurationMs"))
+    restore = _json_float("restoreDurationMs", get("restoreDurationMs"))
     status = record.get("status")
     if status is not None:
         if not isinstance(status, str):
             raise MalformedReport(f"status is not a string: {status!r}")
-        fields["status"] = _status_value(status)
+        status = _status_value(status)
     error_type = record.get("errorType")
-    if isinstance(error_type, str) and error_type:
-        fields["error_type"] = error_type
-    fields["xray_trace_id"] = _trace_root(record.get("tracing"))
-    return _record(fields, function, version, timestamp_ms)
+    return Record(
+        function,
+        version,
+        request_id,
+        timestamp_ms,
+        duration,
+        _json_int("billedDurationMs", get("billedDurationMs")),
+        _json_int("memorySizeMB", get("memorySizeMB")),
+        _json_int("maxMemoryUsedMB", get("maxMemoryUsedMB")),
+        init,
+        restore,
+        _json_int("billedRestoreDurationMs", get("billedRestoreDurationMs")),
+        status,
+        error_type if isinstance(error_type, str) and error_type else None,
+        init is not None or restore is not None,
+        _trace_root(record.get("tracing")),
+    )
+
+
+# JSON numbers arrive as int or float already; the plain cases are accepted without the
+# general checks, which stay the judge of everything else (and word the errors).
+_FLOAT_SAFE_INT = 2**53
+
+
+def _json_float(name: str, value: object) -> float | None:
+    if value is None:
+        return None
+    if type(value) is float and 0.0 <= value <= sys.float_info.max:
+        return value
+    if type(value) is int and 0 <= value < _FLOAT_SAFE_INT:
+        return float(value)
+    return _float_value(name, value)
+
+
+def _json_int(name: str, value: object) -> int | None:
+    if value is None:
+        return None
+    if type(value) is int and value >= 0:
+        return value
+    return _int_value(name, value)
 
 
 # Older logs, and the China and GovCloud partitions, print no Status on a timeout: the
