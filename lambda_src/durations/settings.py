@@ -6,7 +6,18 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from durations.schema import ENV_RECORD_TTL_DAYS, ENV_TABLE_NAME, ENV_WRITE_CONCURRENCY
+from durations.schema import (
+    DEFAULT_PRICE_ARM64_GB_SECOND,
+    DEFAULT_PRICE_PER_MILLION_REQUESTS,
+    DEFAULT_PRICE_X86_64_GB_SECOND,
+    ENV_PRICE_ARM64_GB_SECOND,
+    ENV_PRICE_PER_MILLION_REQUESTS,
+    ENV_PRICE_X86_64_GB_SECOND,
+    ENV_RECORD_TTL_DAYS,
+    ENV_TABLE_NAME,
+    ENV_WRITE_CONCURRENCY,
+)
+from durations.summary import Prices
 
 
 class SettingsError(RuntimeError):
@@ -42,3 +53,37 @@ class IngestSettings:
             record_ttl_days=_positive_int(env, ENV_RECORD_TTL_DAYS, cls.record_ttl_days),
             write_concurrency=_positive_int(env, ENV_WRITE_CONCURRENCY, cls.write_concurrency),
         )
+
+
+def _positive_float(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be a non-negative number, got {raw!r}") from None
+    if not value >= 0:
+        raise SettingsError(f"{name} must be a non-negative number, got {raw!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class QuerySettings:
+    table_name: str
+    prices: Prices
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> QuerySettings:
+        table = env.get(ENV_TABLE_NAME)
+        if not table:
+            raise SettingsError(f"{ENV_TABLE_NAME} is not set")
+        prices = Prices(
+            per_gb_second={
+                "x86_64": _positive_float(env, ENV_PRICE_X86_64_GB_SECOND, DEFAULT_PRICE_X86_64_GB_SECOND),
+                "arm64": _positive_float(env, ENV_PRICE_ARM64_GB_SECOND, DEFAULT_PRICE_ARM64_GB_SECOND),
+            },
+            per_request=_positive_float(env, ENV_PRICE_PER_MILLION_REQUESTS, DEFAULT_PRICE_PER_MILLION_REQUESTS)
+            / 1_000_000,
+        )
+        return cls(table_name=table, prices=prices)

@@ -6,6 +6,7 @@ round trip), and boto3's own retry mode for throttling of individual calls.
 
 from __future__ import annotations
 
+import heapq
 import logging
 import random
 import time
@@ -18,8 +19,18 @@ from botocore.exceptions import ClientError
 
 from durations import keys
 from durations.log_source import FunctionRef
-from durations.records import Record, to_item
-from durations.schema import PARTITION_KEY, SORT_KEY
+from durations.records import Record, from_item, to_item
+from durations.schema import (
+    CATALOG_ARCHITECTURE,
+    CATALOG_FIRST_SEEN,
+    CATALOG_LAST_SEEN,
+    CATALOG_LAST_SEEN_RESOLUTION_MS,
+    INVOCATION_SHARDS,
+    PARTITION_KEY,
+    SORT_KEY,
+    TTL_ATTRIBUTE,
+)
+from durations.summary import Window, flags_of
 
 logger = logging.getLogger(__name__)
 
@@ -126,7 +137,7 @@ class DynamoFunctionCatalog:
         table_name: str,
         configurations: FunctionConfigLookup | None,
         *,
-        last_seen_resolution_ms: int = 60_000,
+        last_seen_resolution_ms: int = CATALOG_LAST_SEEN_RESOLUTION_MS,
         clock: Callable[[], float] = time.time,
     ):
         self._client = client
@@ -254,3 +265,227 @@ class FunctionConfigLookup:
         config = FunctionConfig(str(architectures[0]), int(response.get("MemorySize", 128)))
         self._cache[function.name] = (config, now + self._ttl)
         return config
+
+
+# --- Read side (the query function) ---------------------------------------------------------
+
+_NAN = float("nan")
+# Expression names for every attribute read: several (timestamp, status) are DynamoDB
+# reserved words.
+_WINDOW_NAMES = {
+    "#pk": PARTITION_KEY,
+    "#sk": SORT_KEY,
+    "#exp": TTL_ATTRIBUTE,
+    "#ts": "timestamp",
+    "#dur": "duration_ms",
+    "#init": "init_duration_ms",
+    "#billed": "billed_duration_ms",
+    "#brestore": "billed_restore_duration_ms",
+    "#mem": "memory_size_mb",
+    "#used": "max_memory_used_mb",
+    "#status": "status",
+    "#etype": "error_type",
+    "#cold": "cold_start",
+}
+_WINDOW_PROJECTION = "#ts, #dur, #init, #billed, #brestore, #mem, #used, #status, #etype, #cold"
+
+
+def _number(item: dict[str, Any], name: str) -> float:
+    value = item.get(name)
+    return float(value["N"]) if value is not None else _NAN
+
+
+@dataclass
+class WindowRead:
+    window: Window
+    items_read: int  # items DynamoDB evaluated (ScannedCount), expired ones included
+
+
+class DynamoWindowReader:
+    """Reads one function's window: one Query per shard, run in parallel, every page.
+
+    Only that function's partition keys are read, within the sort-key range of the window.
+    Expired items (TTL passed, not yet deleted by DynamoDB) are filtered out, and so are
+    other versions when a version is asked for.
+    """
+
+    def __init__(self, client: Any, table_name: str, *, concurrency: int = INVOCATION_SHARDS):
+        self._client = client
+        self._table = table_name
+        self._pool = ThreadPoolExecutor(max_workers=concurrency)
+
+    def _query_arguments(
+        self, *, pk: str, low: str, high: str, version: str | None, now_ms: int, names: dict[str, str]
+    ) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            ":pk": {"S": pk},
+            ":lo": {"S": low},
+            ":hi": {"S": high},
+            ":now": {"N": str(now_ms // 1000)},
+        }
+        names = dict(names)
+        expression = "#exp > :now"
+        if version is not None:
+            names["#ver"] = "version"
+            values[":ver"] = {"S": version}
+            expression += " AND #ver = :ver"
+        return {
+            "TableName": self._table,
+            "KeyConditionExpression": "#pk = :pk AND #sk BETWEEN :lo AND :hi",
+            "FilterExpression": expression,
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    def window(self, function: str, start_ms: int, end_ms: int, version: str | None, now_ms: int) -> WindowRead:
+        low, high = keys.window_sort_key_bounds(start_ms, end_ms)
+        reads = list(
+            self._pool.map(
+                lambda pk: self._read_shard(pk, low, high, version, now_ms),
+                keys.invocation_partition_keys(function),
+            )
+        )
+        window = Window()
+        items_read = 0
+        for shard_window, shard_items_read in reads:
+            window.extend(shard_window)
+            items_read += shard_items_read
+        return WindowRead(window, items_read)
+
+    def _read_shard(self, pk: str, low: str, high: str, version: str | None, now_ms: int) -> tuple[Window, int]:
+        request = self._query_arguments(pk=pk, low=low, high=high, version=version, now_ms=now_ms, names=_WINDOW_NAMES)
+        request["ProjectionExpression"] = _WINDOW_PROJECTION
+        window = Window()
+        timestamps, durations, inits = window.timestamps, window.durations, window.init_durations
+        billed, memory, used, flags = window.billed, window.memory_sizes, window.max_memory_used, window.flags
+        items_read = 0
+        while True:
+            response = self._client.query(**request)
+            items_read += response.get("ScannedCount", 0)
+            for item in response["Items"]:
+                timestamps.append(int(item["timestamp"]["N"]))
+                durations.append(_number(item, "duration_ms"))
+                inits.append(_number(item, "init_duration_ms"))
+                billed_ms = _number(item, "billed_duration_ms")
+                restore = item.get("billed_restore_duration_ms")
+                billed.append(billed_ms + float(restore["N"]) if restore is not None else billed_ms)
+                memory.append(_number(item, "memory_size_mb"))
+                used.append(_number(item, "max_memory_used_mb"))
+                status = item.get("status")
+                error_type = item.get("error_type")
+                flags.append(
+                    flags_of(
+                        status["S"] if status else None,
+                        error_type["S"] if error_type else None,
+                        item["cold_start"]["BOOL"],
+                    )
+                )
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                return window, items_read
+            request["ExclusiveStartKey"] = last
+
+    def records_page(
+        self,
+        *,
+        function: str,
+        start_ms: int,
+        end_ms: int,
+        version: str | None,
+        now_ms: int,
+        after_sort_key: str | None,
+        limit: int,
+    ) -> tuple[list[Record], str | None]:
+        """Up to ``limit`` records oldest first, and the sort key to continue after (None at the end).
+
+        Sort keys are unique across one function's shards (the shard is derived from the
+        sort key's parts), so "after this sort key" is one position in the merged order.
+        Each shard is read for up to limit + 1 records: if the merge holds more than limit,
+        there is a next page; if not, every shard was exhausted.
+        """
+        low, high = keys.window_sort_key_bounds(start_ms, end_ms)
+        if after_sort_key is not None and not low <= after_sort_key <= high:
+            return [], None
+        shards = list(
+            self._pool.map(
+                lambda pk: self._first_items(
+                    pk=pk, low=low, high=high, version=version, now_ms=now_ms, wanted=limit + 1, after=after_sort_key
+                ),
+                keys.invocation_partition_keys(function),
+            )
+        )
+        merged = list(heapq.merge(*shards, key=lambda item: item[SORT_KEY]["S"]))
+        page = merged[:limit]
+        next_after = page[-1][SORT_KEY]["S"] if len(merged) > limit else None
+        return [from_item(item) for item in page], next_after
+
+    def _first_items(
+        self, *, pk: str, low: str, high: str, version: str | None, now_ms: int, wanted: int, after: str | None
+    ) -> list[dict[str, Any]]:
+        request = self._query_arguments(
+            pk=pk,
+            low=low,
+            high=high,
+            version=version,
+            now_ms=now_ms,
+            names={"#pk": PARTITION_KEY, "#sk": SORT_KEY, "#exp": TTL_ATTRIBUTE},
+        )
+        if after is not None:
+            # DynamoDB's own continuation: evaluation starts just after this key, which
+            # need not exist in this shard (it lies within the key condition's range).
+            request["ExclusiveStartKey"] = {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": after}}
+        items: list[dict[str, Any]] = []
+        while len(items) < wanted:
+            # Limit bounds the items evaluated per call; the filter may drop some of them.
+            request["Limit"] = wanted - len(items)
+            response = self._client.query(**request)
+            items.extend(response["Items"])
+            last = response.get("LastEvaluatedKey")
+            if not last:
+                break
+            request["ExclusiveStartKey"] = last
+        return items[:wanted]
+
+    def catalog(self) -> list[dict[str, Any]]:
+        """Every function's catalog entry: function, first_seen, last_seen, architecture."""
+        entries: list[dict[str, Any]] = []
+        for pk in keys.catalog_partition_keys():
+            request: dict[str, Any] = {
+                "TableName": self._table,
+                "KeyConditionExpression": "#pk = :pk",
+                "ExpressionAttributeNames": {"#pk": PARTITION_KEY},
+                "ExpressionAttributeValues": {":pk": {"S": pk}},
+            }
+            while True:
+                response = self._client.query(**request)
+                entries.extend(_catalog_entry(item) for item in response["Items"])
+                last = response.get("LastEvaluatedKey")
+                if not last:
+                    break
+                request["ExclusiveStartKey"] = last
+        return entries
+
+    def architecture(self, function: str) -> str | None:
+        response = self._client.query(
+            TableName=self._table,
+            KeyConditionExpression="#pk = :pk AND #sk = :fn",
+            ExpressionAttributeNames={"#pk": PARTITION_KEY, "#sk": SORT_KEY},
+            ExpressionAttributeValues={":pk": {"S": keys.catalog_partition_key(function)}, ":fn": {"S": function}},
+        )
+        items = response["Items"]
+        if not items:
+            return None
+        architecture: str | None = _catalog_entry(items[0])[CATALOG_ARCHITECTURE]
+        return architecture
+
+
+def _catalog_entry(item: dict[str, Any]) -> dict[str, Any]:
+    def number(name: str) -> int | None:
+        return int(item[name]["N"]) if name in item else None
+
+    return {
+        "function": item[SORT_KEY]["S"],
+        CATALOG_FIRST_SEEN: number(CATALOG_FIRST_SEEN),
+        CATALOG_LAST_SEEN: number(CATALOG_LAST_SEEN),
+        CATALOG_ARCHITECTURE: item[CATALOG_ARCHITECTURE]["S"] if CATALOG_ARCHITECTURE in item else None,
+    }
