@@ -11,6 +11,12 @@ from typing import Any
 
 from aws_cdk import aws_logs as logs
 
+from durations.schema import (
+    DEFAULT_PRICE_ARM64_GB_SECOND,
+    DEFAULT_PRICE_PER_MILLION_REQUESTS,
+    DEFAULT_PRICE_X86_64_GB_SECOND,
+)
+
 CAPTURE_ACCOUNT = "account"
 
 # CloudWatch Logs accepts only fixed retention periods; these are the ones offered here.
@@ -35,6 +41,15 @@ class ConfigError(ValueError):
 
 
 @dataclass(frozen=True)
+class Prices:
+    """Lambda list prices used for estimated cost; us-east-1 first tier by default."""
+
+    x86_64_gb_second: float = DEFAULT_PRICE_X86_64_GB_SECOND
+    arm64_gb_second: float = DEFAULT_PRICE_ARM64_GB_SECOND
+    per_million_requests: float = DEFAULT_PRICE_PER_MILLION_REQUESTS
+
+
+@dataclass(frozen=True)
 class StackConfig:
     stack_name: str = "LambdaDurations"
     # "account" for the account-level subscription filter policy, or a tuple of log
@@ -44,6 +59,7 @@ class StackConfig:
     retain_data: bool = True
     log_retention_days: int = 30
     alarm_email: str | None = None
+    prices: Prices = Prices()
 
     @property
     def capture_log_groups(self) -> tuple[str, ...]:
@@ -64,6 +80,15 @@ class StackConfig:
             retain_data=_bool(get("retain_data"), "retain_data", True),
             log_retention_days=_positive_int(get("log_retention_days"), "log_retention_days", 30),
             alarm_email=_string(get("alarm_email"), "alarm_email", None) or None,
+            prices=Prices(
+                x86_64_gb_second=_price(
+                    get("price_x86_64_gb_second"), "price_x86_64_gb_second", Prices.x86_64_gb_second
+                ),
+                arm64_gb_second=_price(get("price_arm64_gb_second"), "price_arm64_gb_second", Prices.arm64_gb_second),
+                per_million_requests=_price(
+                    get("price_per_million_requests"), "price_per_million_requests", Prices.per_million_requests
+                ),
+            ),
         )
         if config.log_retention_days not in _LOG_RETENTION_DAYS:
             allowed = ", ".join(str(days) for days in sorted(_LOG_RETENTION_DAYS))
@@ -88,6 +113,18 @@ def _positive_int(value: Any, key: str, default: int) -> int:
         raise ConfigError(f"{key} must be a positive whole number; got {value!r}") from None
     if number <= 0 or isinstance(value, bool):
         raise ConfigError(f"{key} must be a positive whole number; got {value!r}")
+    return number
+
+
+def _price(value: Any, key: str, default: float) -> float:
+    if value is None or value == "":
+        return default
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{key} must be a price in USD (a number); got {value!r}") from None
+    if isinstance(value, bool) or not number >= 0:
+        raise ConfigError(f"{key} must be a price in USD (a non-negative number); got {value!r}")
     return number
 
 

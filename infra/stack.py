@@ -8,6 +8,7 @@ from constructs import Construct
 from infra.capture import AccountCapture, LogGroupCapture
 from infra.config import StackConfig
 from infra.ingest import Ingest
+from infra.query import Query
 from infra.table import InvocationTable
 
 
@@ -28,6 +29,7 @@ class LambdaDurationsStack(Stack):
             log_retention=config.log_retention,
             alarm_email=config.alarm_email,
         )
+        query = Query(self, "Query", table=table, prices=config.prices, log_retention=config.log_retention)
         if config.capture_log_groups:
             LogGroupCapture(self, "Capture", function=ingest.function, log_group_names=config.capture_log_groups)
         else:
@@ -35,10 +37,11 @@ class LambdaDurationsStack(Stack):
                 self,
                 "Capture",
                 function=ingest.function,
-                excluded_log_groups=[ingest.log_group],
+                excluded_log_groups=[ingest.log_group, query.log_group],
             )
         CfnOutput(self, "TableName", value=table.table_name, description="DynamoDB table of invocation records")
         CfnOutput(self, "IngestFunctionName", value=ingest.function.function_name)
+        CfnOutput(self, "QueryFunctionName", value=query.function.function_name)
         CfnOutput(
             self,
             "DeadLetterQueueUrl",

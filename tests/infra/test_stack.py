@@ -9,7 +9,16 @@ from typing import Any
 import pytest
 from aws_cdk.assertions import Match, Template
 
-from durations.schema import ENV_RECORD_TTL_DAYS, ENV_TABLE_NAME, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from durations.schema import (
+    ENV_PRICE_ARM64_GB_SECOND,
+    ENV_PRICE_PER_MILLION_REQUESTS,
+    ENV_PRICE_X86_64_GB_SECOND,
+    ENV_RECORD_TTL_DAYS,
+    ENV_TABLE_NAME,
+    PARTITION_KEY,
+    SORT_KEY,
+    TTL_ATTRIBUTE,
+)
 from infra.capture import REPORT_FILTER_PATTERN
 from tests.infra.conftest import only_resource, resources_of
 
@@ -23,8 +32,41 @@ def assertions(template: dict[str, Any]) -> Template:
     return Template.from_json(template)
 
 
+INGEST_HANDLER = "durations.ingest_handler.handler"
+QUERY_HANDLER = "durations.query_handler.handler"
+
+
 def _ref_name(template: dict[str, Any], resource_type: str) -> str:
     return only_resource(template, resource_type)[0]
+
+
+def _function(template: dict[str, Any], handler: str) -> str:
+    """The logical id of the function with this handler."""
+    found = [
+        name
+        for name, body in resources_of(template, "AWS::Lambda::Function").items()
+        if body["Properties"]["Handler"] == handler
+    ]
+    assert len(found) == 1, f"expected one function with handler {handler}, found {found}"
+    return found[0]
+
+
+def _log_group_of(template: dict[str, Any], function: str) -> str:
+    return template["Resources"][function]["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+
+
+def _role_of(template: dict[str, Any], function: str) -> str:
+    return template["Resources"][function]["Properties"]["Role"]["Fn::GetAtt"][0]
+
+
+def _statements_of(template: dict[str, Any], function: str) -> list[dict[str, Any]]:
+    """Every statement of the policies attached to the function's role."""
+    role = _role_of(template, function)
+    statements: list[dict[str, Any]] = []
+    for policy in resources_of(template, "AWS::IAM::Policy").values():
+        if {"Ref": role} in policy["Properties"]["Roles"]:
+            statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
+    return statements
 
 
 # --- Table ---------------------------------------------------------------------------------
@@ -81,13 +123,13 @@ def test_throwaway_stacks_can_delete_the_table(synthesize: Callable[..., dict[st
 def test_ingest_function_runs_newest_python_on_arm64_with_json_logs_in_its_own_group(
     template: dict[str, Any], assertions: Template
 ) -> None:
-    log_group = _ref_name(template, "AWS::Logs::LogGroup")
+    log_group = _log_group_of(template, _function(template, INGEST_HANDLER))
     assertions.has_resource_properties(
         "AWS::Lambda::Function",
         {
             "Runtime": "python3.14",
             "Architectures": ["arm64"],
-            "Handler": "durations.ingest_handler.handler",
+            "Handler": INGEST_HANDLER,
             "LoggingConfig": {"LogFormat": "JSON", "LogGroup": {"Ref": log_group}},
             "Environment": {
                 "Variables": {
@@ -97,12 +139,12 @@ def test_ingest_function_runs_newest_python_on_arm64_with_json_logs_in_its_own_g
             },
         },
     )
-    assertions.has_resource_properties("AWS::Logs::LogGroup", {"RetentionInDays": 30})
+    assert template["Resources"][log_group]["Properties"]["RetentionInDays"] == 30
 
 
 def test_record_retention_comes_from_context(synthesize: Callable[..., dict[str, Any]]) -> None:
     template = synthesize(record_retention_days=90)["template"]
-    _, function = only_resource(template, "AWS::Lambda::Function")
+    function = template["Resources"][_function(template, INGEST_HANDLER)]
     assert function["Properties"]["Environment"]["Variables"][ENV_RECORD_TTL_DAYS] == "90"
 
 
@@ -161,14 +203,6 @@ def test_alarm_email_adds_an_encrypted_topic_that_every_alarm_notifies(
 # --- Least privilege -------------------------------------------------------------------------
 
 
-def _ingest_statements(template: dict[str, Any]) -> list[dict[str, Any]]:
-    policies = resources_of(template, "AWS::IAM::Policy")
-    statements: list[dict[str, Any]] = []
-    for policy in policies.values():
-        statements.extend(policy["Properties"]["PolicyDocument"]["Statement"])
-    return statements
-
-
 def _actions(statement: dict[str, Any]) -> list[str]:
     actions = statement["Action"]
     return [actions] if isinstance(actions, str) else list(actions)
@@ -181,17 +215,19 @@ def test_ingest_role_has_no_managed_policies(template: dict[str, Any]) -> None:
 
 def test_ingest_role_can_write_this_table_and_nothing_broader(template: dict[str, Any]) -> None:
     table = _ref_name(template, "AWS::DynamoDB::Table")
-    dynamodb = [s for s in _ingest_statements(template) if any(a.startswith("dynamodb:") for a in _actions(s))]
+    statements = _statements_of(template, _function(template, INGEST_HANDLER))
+    dynamodb = [s for s in statements if any(a.startswith("dynamodb:") for a in _actions(s))]
     assert len(dynamodb) == 1
     assert sorted(_actions(dynamodb[0])) == ["dynamodb:BatchWriteItem", "dynamodb:UpdateItem"]
     assert dynamodb[0]["Resource"] == {"Fn::GetAtt": [table, "Arn"]}
 
 
 def test_every_ingest_permission_is_scoped_to_a_named_resource(template: dict[str, Any]) -> None:
-    log_group = _ref_name(template, "AWS::Logs::LogGroup")
+    ingest = _function(template, INGEST_HANDLER)
+    log_group = _log_group_of(template, ingest)
     queue = _ref_name(template, "AWS::SQS::Queue")
     by_action = {}
-    for statement in _ingest_statements(template):
+    for statement in _statements_of(template, ingest):
         assert statement["Effect"] == "Allow"
         assert statement["Resource"] != "*"
         for action in _actions(statement):
@@ -223,8 +259,8 @@ def test_filter_pattern_passes_text_and_json_reports_and_old_timeouts() -> None:
 def test_account_policy_sends_every_log_group_but_our_own_to_the_ingest_function(
     template: dict[str, Any],
 ) -> None:
-    function = _ref_name(template, "AWS::Lambda::Function")
-    log_group = _ref_name(template, "AWS::Logs::LogGroup")
+    function = _function(template, INGEST_HANDLER)
+    own_groups = [_log_group_of(template, function), _log_group_of(template, _function(template, QUERY_HANDLER))]
     _, policy = only_resource(template, "AWS::Logs::AccountPolicy")
     properties = policy["Properties"]
     assert properties["PolicyType"] == "SUBSCRIPTION_FILTER_POLICY"
@@ -234,14 +270,16 @@ def test_account_policy_sends_every_log_group_but_our_own_to_the_ingest_function
     rendered = "".join("FUNCTION_ARN" if part == {"Fn::GetAtt": [function, "Arn"]} else part for part in parts)
     document = json.loads(rendered)
     assert document == {"DestinationArn": "FUNCTION_ARN", "FilterPattern": FILTER_PATTERN, "Distribution": "Random"}
-    assert properties["SelectionCriteria"] == {"Fn::Join": ["", ['LogGroupName NOT IN ["', {"Ref": log_group}, '"]']]}
+    assert properties["SelectionCriteria"] == {
+        "Fn::Join": ["", ['LogGroupName NOT IN ["', {"Ref": own_groups[0]}, '", "', {"Ref": own_groups[1]}, '"]']]
+    }
     assert policy["DependsOn"] == [_ref_name(template, "AWS::Lambda::Permission")]
 
 
 def test_logs_may_invoke_the_ingest_function_only_for_this_accounts_log_groups(
     template: dict[str, Any],
 ) -> None:
-    function = _ref_name(template, "AWS::Lambda::Function")
+    function = _function(template, INGEST_HANDLER)
     _, permission = only_resource(template, "AWS::Lambda::Permission")
     properties = permission["Properties"]
     assert properties["Action"] == "lambda:InvokeFunction"
@@ -273,7 +311,7 @@ def test_listed_log_groups_get_one_subscription_filter_each_and_no_account_polic
 ) -> None:
     groups = ["/aws/lambda/orders", "/shared/app-logs"]
     template = synthesize(capture=json.dumps(groups))["template"]
-    function = _ref_name(template, "AWS::Lambda::Function")
+    function = _function(template, INGEST_HANDLER)
     assert resources_of(template, "AWS::Logs::AccountPolicy") == {}
     filters = sorted(
         (body["Properties"] for body in resources_of(template, "AWS::Logs::SubscriptionFilter").values()),
@@ -293,8 +331,52 @@ def test_listed_log_groups_get_one_subscription_filter_each_and_no_account_polic
 # --- Outputs ---------------------------------------------------------------------------------
 
 
-def test_outputs_name_the_table_the_ingest_function_and_the_dead_letter_queue(template: dict[str, Any]) -> None:
+def test_outputs_name_the_table_both_functions_and_the_dead_letter_queue(template: dict[str, Any]) -> None:
     outputs = template["Outputs"]
     assert outputs["TableName"]["Value"] == {"Ref": _ref_name(template, "AWS::DynamoDB::Table")}
-    assert outputs["IngestFunctionName"]["Value"] == {"Ref": _ref_name(template, "AWS::Lambda::Function")}
+    assert outputs["IngestFunctionName"]["Value"] == {"Ref": _function(template, INGEST_HANDLER)}
+    assert outputs["QueryFunctionName"]["Value"] == {"Ref": _function(template, QUERY_HANDLER)}
     assert outputs["DeadLetterQueueUrl"]["Value"] == {"Ref": _ref_name(template, "AWS::SQS::Queue")}
+
+
+# --- Query function ----------------------------------------------------------------------
+
+
+def test_query_function_runs_like_ingest_in_its_own_log_group_with_list_prices(template: dict[str, Any]) -> None:
+    query = _function(template, QUERY_HANDLER)
+    properties = template["Resources"][query]["Properties"]
+    assert properties["Runtime"] == "python3.14"
+    assert properties["Architectures"] == ["arm64"]
+    assert properties["LoggingConfig"]["LogFormat"] == "JSON"
+    log_group = _log_group_of(template, query)
+    assert log_group != _log_group_of(template, _function(template, INGEST_HANDLER))
+    assert template["Resources"][log_group]["Properties"]["RetentionInDays"] == 30
+    variables = properties["Environment"]["Variables"]
+    assert variables[ENV_TABLE_NAME] == {"Ref": _ref_name(template, "AWS::DynamoDB::Table")}
+    assert float(variables[ENV_PRICE_X86_64_GB_SECOND]) == 0.0000166667
+    assert float(variables[ENV_PRICE_ARM64_GB_SECOND]) == 0.0000133334
+    assert float(variables[ENV_PRICE_PER_MILLION_REQUESTS]) == 0.2
+
+
+def test_prices_come_from_context(synthesize: Callable[..., dict[str, Any]]) -> None:
+    template = synthesize(price_arm64_gb_second=0.00001, price_per_million_requests=0.25)["template"]
+    variables = template["Resources"][_function(template, QUERY_HANDLER)]["Properties"]["Environment"]["Variables"]
+    assert float(variables[ENV_PRICE_ARM64_GB_SECOND]) == 0.00001
+    assert float(variables[ENV_PRICE_PER_MILLION_REQUESTS]) == 0.25
+    assert float(variables[ENV_PRICE_X86_64_GB_SECOND]) == 0.0000166667
+
+
+def test_query_role_reads_the_table_with_query_only_and_writes_only_its_log_group(template: dict[str, Any]) -> None:
+    query = _function(template, QUERY_HANDLER)
+    table = _ref_name(template, "AWS::DynamoDB::Table")
+    by_action = {}
+    for statement in _statements_of(template, query):
+        assert statement["Effect"] == "Allow"
+        for action in _actions(statement):
+            by_action[action] = statement["Resource"]
+    assert by_action == {
+        "dynamodb:Query": {"Fn::GetAtt": [table, "Arn"]},
+        "logs:CreateLogStream": {"Fn::GetAtt": [_log_group_of(template, query), "Arn"]},
+        "logs:PutLogEvents": {"Fn::GetAtt": [_log_group_of(template, query), "Arn"]},
+    }
+    assert "ManagedPolicyArns" not in template["Resources"][_role_of(template, query)]["Properties"]
