@@ -63,16 +63,20 @@ def handle(request: Any, reader: Reader, prices: Prices, now_ms: int) -> dict[st
 
 
 def function_report(query: FunctionQuery, reader: Reader, prices: Prices, now_ms: int) -> dict[str, Any]:
-    read = reader.window(query.function, query.start_ms, query.end_ms, query.version, now_ms)
-    architecture = reader.architecture(query.function)
     response: dict[str, Any] = {"function": query.function}
     if query.version is not None:
         response["version"] = query.version
     response["start"] = iso(query.start_ms)
     response["end"] = iso(query.end_ms)
-    response["summary"] = summarize(read.window, query.percentiles, prices, architecture)
-    if query.interval_ms is not None:
-        response["series"] = series(read.window, query.start_ms, query.end_ms, query.interval_ms)
+    items_read = invocations = 0
+    if query.summary:
+        read = reader.window(query.function, query.start_ms, query.end_ms, query.version, now_ms)
+        items_read, invocations = read.items_read, len(read.window)
+        architecture = reader.architecture(query.function)
+        response["summary"] = summarize(read.window, query.percentiles, prices, architecture)
+        if query.interval_ms is not None:
+            response["interval"] = query.interval
+            response["series"] = series(read.window, query.start_ms, query.end_ms, query.interval_ms)
     next_token = None
     if query.records:
         records, after = reader.records_page(
@@ -90,7 +94,7 @@ def function_report(query: FunctionQuery, reader: Reader, prices: Prices, now_ms
     response["next_token"] = next_token
     logger.info(
         "query",
-        extra={"function": query.function, "invocations": len(read.window), "items_read": read.items_read},
+        extra={"function": query.function, "invocations": invocations, "items_read": items_read},
     )
     return response
 

@@ -26,7 +26,7 @@ _RELATIVE = re.compile(r"-(\d{1,9})([smhdw])")
 _INTERVAL = re.compile(r"(\d{1,9})([smhdw])")
 
 FUNCTION_FIELDS = frozenset(
-    {"function", "start", "end", "version", "percentiles", "interval", "records", "limit", "next_token"}
+    {"function", "start", "end", "version", "percentiles", "interval", "records", "limit", "next_token", "summary"}
 )
 OVERVIEW_FIELDS = frozenset({"start", "end"})
 
@@ -81,6 +81,7 @@ class PageToken:
             and _is_int(parsed.start_ms)
             and _is_int(parsed.end_ms)
             and isinstance(parsed.after_sort_key, str)
+            and 0 <= parsed.start_ms < parsed.end_ms <= MAX_TIMESTAMP_MS
         ):
             raise ValidationError("next_token", "next_token is malformed: pass the value a previous page returned")
         return parsed
@@ -97,6 +98,10 @@ class FunctionQuery:
     records: bool
     limit: int
     after_sort_key: str | None  # from next_token: records strictly after this sort key
+    # False skips reading the whole window for summary and series: for paging through
+    # records, where every page would otherwise recompute the same summary.
+    summary: bool = True
+    interval: str | None = None
 
 
 @dataclass(frozen=True)
@@ -199,7 +204,7 @@ def parse_request(request: Any, now_ms: int) -> FunctionQuery | OverviewQuery:
     if not isinstance(request, dict):
         raise ValidationError(None, "the request must be a JSON object")
     function = request.get("function")
-    if function is None:
+    if "function" not in request:
         unknown = sorted(set(request) - OVERVIEW_FIELDS)
         if unknown:
             raise ValidationError(
@@ -224,6 +229,11 @@ def parse_request(request: Any, now_ms: int) -> FunctionQuery | OverviewQuery:
     records = request.get("records", False)
     if not isinstance(records, bool):
         raise ValidationError("records", f"records must be true or false; got {records!r}")
+    summary = request.get("summary", True)
+    if not isinstance(summary, bool):
+        raise ValidationError("summary", f"summary must be true or false; got {summary!r}")
+    if not summary and request.get("interval") is not None:
+        raise ValidationError("interval", "interval needs the summary: leave summary out or set it to true")
     limit = request.get("limit", DEFAULT_LIMIT)
     if not _is_int(limit) or not 1 <= limit <= MAX_LIMIT:
         raise ValidationError("limit", f"limit must be a whole number from 1 to {MAX_LIMIT}; got {limit!r}")
@@ -250,4 +260,6 @@ def parse_request(request: Any, now_ms: int) -> FunctionQuery | OverviewQuery:
         records=records,
         limit=limit,
         after_sort_key=after,
+        summary=summary,
+        interval=request.get("interval"),
     )

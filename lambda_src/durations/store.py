@@ -7,6 +7,7 @@ round trip), and boto3's own retry mode for throttling of individual calls.
 from __future__ import annotations
 
 import heapq
+import json
 import logging
 import random
 import time
@@ -301,6 +302,22 @@ class WindowRead:
     items_read: int  # items DynamoDB evaluated (ScannedCount), expired ones included
 
 
+def _raw_query_items(response_dict: dict[str, Any], customized_response_dict: dict[str, Any], **_: Any) -> None:
+    """Hand Query results over as DynamoDB's JSON, skipping botocore's shape-driven parse.
+
+    The wire format of Items is already the AttributeValue form the low-level client
+    returns (strings and numbers stay strings; the table holds no binary attributes), but
+    botocore walks every attribute of every item through its shape model: two thirds of
+    the client-side time of reading 100,000 invocations. The body is decoded here and
+    botocore is left an empty one, so its parse is trivial and it merges ours in.
+    Errors (status >= 300) keep the normal path.
+    """
+    if response_dict.get("status_code") != 200:
+        return
+    customized_response_dict.update(json.loads(response_dict["body"]))
+    response_dict["body"] = b"{}"
+
+
 class DynamoWindowReader:
     """Reads one function's window: one Query per shard, run in parallel, every page.
 
@@ -309,8 +326,10 @@ class DynamoWindowReader:
     other versions when a version is asked for.
     """
 
-    def __init__(self, client: Any, table_name: str, *, concurrency: int = INVOCATION_SHARDS):
+    def __init__(self, client: Any, table_name: str, *, concurrency: int = INVOCATION_SHARDS, raw_items: bool = True):
         self._client = client
+        if raw_items:
+            client.meta.events.register("before-parse.dynamodb.Query", _raw_query_items)
         self._table = table_name
         self._pool = ThreadPoolExecutor(max_workers=concurrency)
 
