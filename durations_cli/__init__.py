@@ -1,0 +1,1 @@
+"""Command line client of the query API: ``lambda-durations`` (see ``lambda-durations --help``)."""
