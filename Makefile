@@ -59,8 +59,9 @@ deploy: install ## Deploy to the account and Region of your AWS environment
 destroy: install ## Delete the stack (the table is kept unless deployed with -c retain_data=false)
 	$(CDK) destroy
 
-bench: install ## Benchmarks (medians, ratios against a baseline in the same process)
+bench: install ## Benchmarks: ingest parsing; query of 100,000 invocations on DynamoDB Local (medians, ratios)
 	$(PY) bench/bench_ingest_parse.py
+	$(PY) bench/bench_query.py
 
 clean: ## Remove build output and caches (keeps the venv and node_modules)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache .hypothesis
