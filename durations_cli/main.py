@@ -35,6 +35,7 @@ from durations_cli.invoker import (
     LambdaInvoker,
     raise_for_error,
 )
+from durations_cli.local_commands import LocalInvoker, local
 
 MAX_EPOCH_MS = 10**13 - 1
 MIN_EPOCH_MS = 10**11  # 1973: anything smaller is almost certainly epoch seconds
@@ -68,10 +69,12 @@ class Runtime:
     options: AwsOptions = field(default_factory=AwsOptions)
     _invoker: Invoker | None = None
 
+    local: bool = False  # --local: the real query handler over local mode's DynamoDB Local
+
     def call(self, request: dict[str, Any]) -> dict[str, Any]:
         """One request to the query API; its error shape raised as ``ValidationFailed``."""
         if self._invoker is None:
-            self._invoker = self.invoker_factory(self.options)
+            self._invoker = LocalInvoker() if self.local else self.invoker_factory(self.options)
         return raise_for_error(self._invoker(request))
 
 
@@ -189,6 +192,21 @@ version_option = click.option(
 json_option = click.option("--json", "as_json", is_flag=True, help="Print the API's JSON response as it is.")
 
 
+def _local_callback(ctx: click.Context, param: click.Parameter, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(Runtime).local = True
+    return value
+
+
+local_option = click.option(
+    "--local",
+    is_flag=True,
+    expose_value=False,
+    callback=_local_callback,
+    help="Ask local mode (lambda-durations local up / make demo) instead of the deployed stack.",
+)
+
+
 def _window(runtime: Runtime, since: TimeArg, until: TimeArg) -> tuple[int, int]:
     """Both ends as epoch ms, relative ones resolved once against the same now."""
     now = runtime.clock()
@@ -276,6 +294,7 @@ def cli(
 )
 @click.option("--no-chart", is_flag=True, help="Summary tables only: no series, no chart.")
 @json_option
+@local_option
 @click.pass_obj
 def query(
     runtime: Runtime,
@@ -332,6 +351,7 @@ def query(
 @since_option("24h")
 @until_option
 @json_option
+@local_option
 @click.pass_obj
 def functions(runtime: Runtime, *, since: TimeArg, until: TimeArg, as_json: bool) -> None:
     """Every function invoked in a window, costliest first.
@@ -390,6 +410,7 @@ def _pages(runtime: Runtime, request: dict[str, Any]) -> Iterator[dict[str, Any]
     show_default=True,
     help="Records asked per call; every page is fetched either way.",
 )
+@local_option
 @click.pass_obj
 def records(
     runtime: Runtime,
@@ -448,3 +469,6 @@ def _write_json_array(records: Iterator[dict[str, Any]]) -> None:
 
 def main() -> None:
     cli(prog_name="lambda-durations")
+
+
+cli.add_command(local)

@@ -58,7 +58,18 @@ class DynamoDBLocal:
         self._timeout = startup_timeout_s
         self._process: subprocess.Popen[bytes] | None = None
 
-    def start(self) -> DynamoDBLocal:
+    @property
+    def pid(self) -> int | None:
+        return self._process.pid if self._process is not None else None
+
+    def detach(self) -> int:
+        """Leave the process running after this object is gone (``local up``); its pid."""
+        process, self._process = self._process, None
+        if process is None:
+            raise DynamoDBLocalError("DynamoDB Local is not running")
+        return process.pid
+
+    def start(self, *, detached: bool = False) -> DynamoDBLocal:
         java = shutil.which("java")
         if java is None:
             raise DynamoDBLocalError("Java 17 or newer is needed for DynamoDB Local: install a JRE (make install)")
@@ -76,8 +87,14 @@ class DynamoDBLocal:
         else:
             self.db_path.mkdir(parents=True, exist_ok=True)
             command += ["-dbPath", str(self.db_path)]
+        # A detached instance gets its own session, so that Ctrl-C in the terminal that
+        # started it does not stop it; ``local down`` does.
         self._process = subprocess.Popen(  # noqa: S603  # fixed command built above
-            command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=folder
+            command,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL if detached else subprocess.PIPE,
+            cwd=folder,
+            start_new_session=detached,
         )
         self._wait_until_ready()
         return self
@@ -100,18 +117,23 @@ class DynamoDBLocal:
                 time.sleep(0.2)
 
     def client(self, *, retries: int = 3, pool: int = 32) -> Any:
+        return self.client_for(self.endpoint_url, retries=retries, pool=pool)
+
+    @staticmethod
+    def client_for(endpoint_url: str, *, retries: int = 3, pool: int = 32) -> Any:
         return boto3.client(
             "dynamodb",
-            endpoint_url=self.endpoint_url,
+            endpoint_url=endpoint_url,
             region_name=LOCAL_ENVIRONMENT["AWS_DEFAULT_REGION"],
             aws_access_key_id=LOCAL_ENVIRONMENT["AWS_ACCESS_KEY_ID"],
             aws_secret_access_key=LOCAL_ENVIRONMENT["AWS_SECRET_ACCESS_KEY"],
             config=Config(retries={"mode": "standard", "max_attempts": retries + 1}, max_pool_connections=pool),
         )
 
-    def environment(self) -> dict[str, str]:
-        """The variables that point boto3 (and so the real handlers) at this instance."""
-        return {**LOCAL_ENVIRONMENT, "AWS_ENDPOINT_URL_DYNAMODB": self.endpoint_url}
+    @staticmethod
+    def credentials() -> dict[str, str]:
+        """Fake credentials and a Region: DynamoDB Local accepts any, and boto3 needs some."""
+        return dict(LOCAL_ENVIRONMENT)
 
     def stop(self) -> None:
         process, self._process = self._process, None

@@ -9,32 +9,12 @@ already passed AwsSolutions with only the acknowledged findings.
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-STACK = "LambdaDurations"
-
-
-def synth(outdir: Path, overrides: dict[str, Any]) -> subprocess.CompletedProcess[str]:
-    context = json.loads((ROOT / "cdk.json").read_text())["context"]
-    context.update(overrides)
-    env = {key: value for key, value in os.environ.items() if not key.startswith("AWS_")}
-    env.update(
-        CDK_OUTDIR=str(outdir),
-        CDK_CONTEXT_JSON=json.dumps(context),
-        AWS_EC2_METADATA_DISABLED="true",
-        JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION="1",
-    )
-    return subprocess.run(  # our own app, fixed arguments
-        [sys.executable, "app.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
-    )
+from durations_local.template import STACK, synth
 
 
 @pytest.fixture(scope="session")
