@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.installed
 CDK := npx --no-install cdk
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help install test unit integration infra lint format typecheck synth deploy destroy bench clean
+.PHONY: help install demo test unit integration local infra lint format typecheck synth deploy destroy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -27,6 +27,10 @@ $(NPM_STAMP): package.json package-lock.json
 
 install: $(STAMP) $(NPM_STAMP) ## Create the venv and install Python and npm packages (pinned)
 
+DEMO_SCALE ?= 0.5
+demo: install ## The whole pipeline on DynamoDB Local: a generated day ingested, queried, and an HTML report
+	$(VENV)/bin/lambda-durations local demo --scale $(DEMO_SCALE)
+
 test: install lint typecheck ## Every gate: lint, types, unit, integration and infra suites
 	$(PY) -m pytest
 
@@ -35,6 +39,9 @@ unit: install ## Unit suite only (pure code, fast)
 
 integration: install ## Integration suite only (moto)
 	$(PY) -m pytest tests/integration
+
+local: install ## Local-mode suite only (DynamoDB Local)
+	$(PY) -m pytest tests/local
 
 infra: install ## Infra suite only (synth, template assertions, cdk-nag, cfn-lint)
 	$(PY) -m pytest tests/infra
@@ -63,5 +70,5 @@ bench: install ## Benchmarks: ingest parsing; query of 100,000 invocations on Dy
 	$(PY) bench/bench_ingest_parse.py
 	$(PY) bench/bench_query.py
 
-clean: ## Remove build output and caches (keeps the venv and node_modules)
+clean: ## Remove build output and caches (keeps the venv, node_modules and local data)
 	rm -rf cdk.out .pytest_cache .mypy_cache .ruff_cache .hypothesis

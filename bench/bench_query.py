@@ -1,4 +1,5 @@
-"""Query time and items read for a window of 100,000 invocations, on DynamoDB Local.
+"""Query time and items read for a window of 100,000 invocations, on DynamoDB Local;
+and ingest write throughput, concurrent batches against one batch at a time.
 
 The query handler's logic (query.handle) runs over the real engine with the parallel shard
 reader, interleaved with the same query through a one-shard-at-a-time reader in the same
@@ -28,9 +29,9 @@ FUNCTION = "bench-fn"
 DAY_MS = 86_400_000
 
 
-def create_table(client: Any) -> None:
+def create_table(client: Any, name: str = TABLE) -> None:
     client.create_table(
-        TableName=TABLE,
+        TableName=name,
         KeySchema=[
             {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
             {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
@@ -75,6 +76,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--invocations", type=int, default=100_000)
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--ingest-records", type=int, default=10_000)
     args = parser.parse_args()
     with DynamoDBLocal() as local:
         client = local.client()
@@ -85,6 +87,18 @@ def main() -> None:
         started = time.perf_counter()
         DynamoRecordWriter(client, TABLE, 30, concurrency=8).write(loaded)
         load_s = time.perf_counter() - started
+        # Ingest throughput: the same records into two fresh tables, one batch at a time
+        # and 8 concurrent batches, alternating, medians of the runs.
+        sample = records(args.ingest_records, start_ms, seed=13)
+        rates: dict[int, list[float]] = {1: [], 8: []}
+        for run in range(args.runs):
+            for concurrency, series in rates.items():
+                table = f"ingest-{concurrency}-{run}"
+                create_table(client, table)
+                began = time.perf_counter()
+                DynamoRecordWriter(client, table, 30, concurrency=concurrency).write(sample)
+                series.append(len(sample) / (time.perf_counter() - began))
+                client.delete_table(TableName=table)
         prices = QuerySettings.from_env({"TABLE_NAME": TABLE}).prices
         request = {"function": FUNCTION, "start": start_ms, "end": now_ms, "interval": "5m"}
         readers = {
@@ -107,6 +121,11 @@ def main() -> None:
     print(f"    {INVOCATION_SHARDS} shards in parallel: {parallel:.2f} s")
     print(f"    one shard at a time:    {sequential:.2f} s")
     print(f"  ratio sequential/parallel: {sequential / parallel:.2f}")
+    one, eight = (statistics.median(rates[c]) for c in (1, 8))
+    print(f"ingest writes: {args.ingest_records:,} records into a fresh table, median of {args.runs} alternating runs")
+    print(f"  one batch at a time:      {one:,.0f} records/s")
+    print(f"  8 concurrent batches:     {eight:,.0f} records/s")
+    print(f"  ratio concurrent/one:     {eight / one:.2f}")
 
 
 if __name__ == "__main__":

@@ -8,12 +8,15 @@ from typing import Any
 
 import click
 
+from durations_cli import output, render
 from durations_cli.invoker import CliError
 from durations_local.dynamodb_local import DynamoDBLocalError
-from durations_local.environment import DEFAULT_DB_PATH, LocalEnvironment
+from durations_local.environment import DEFAULT_DB_PATH, STATE_DIR, LocalEnvironment
 from durations_local.exports import ExportError, read_export
+from durations_local.report import build_report, write_report
 from durations_local.state import LocalState, NotRunning, stop
 from durations_local.template import SynthError
+from durations_local.workload import CHECKOUT, DAY_MS, generate
 
 
 class BadInput(CliError):
@@ -117,3 +120,79 @@ def ingest(file: Any, log_group: str | None, function: str | None, at_ms: int | 
         f"Ingested {totals.payloads} payloads: {totals.received} log events, {totals.stored} records stored; "
         f"skipped: {skipped}."
     )
+
+
+@local.command()
+@click.option("--seed", type=int, default=7, show_default=True, help="Seed of the generated workload.")
+@click.option(
+    "--scale",
+    type=click.FloatRange(0.001, 10),
+    default=1.0,
+    show_default=True,
+    help="Workload volume (1 = a busy day).",
+)
+@click.option(
+    "--report",
+    "report_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=STATE_DIR / "report.html",
+    show_default=True,
+    help="Where to write the HTML report.",
+)
+@click.option(
+    "--db-path",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=DEFAULT_DB_PATH,
+    show_default=True,
+    help="Folder where DynamoDB Local keeps its data (used unless `local up` is running).",
+)
+@click.option("--in-memory", is_flag=True, help="Keep nothing: DynamoDB Local in memory.")
+def demo(seed: int, scale: float, report_path: Path, db_path: Path, in_memory: bool) -> None:
+    """Generate yesterday's invocations of several functions, ingest them, query them, write a report.
+
+    The same ingest and query handlers as in Lambda, on DynamoDB Local, with tables created
+    from the synthesized template. Seeded: the same seed gives the same figures.
+    """
+    out = output.console()
+    day_start = (time.time_ns() // 1_000_000) // DAY_MS * DAY_MS - DAY_MS  # yesterday, 00:00 UTC
+    day_end = day_start + DAY_MS
+    workload = generate(seed, day_start_ms=day_start, scale=scale)
+    out.print(
+        f"Generated {workload.invocations:,} invocations of {len(workload.expected)} functions "
+        f"in {len(workload.events):,} subscription payloads (seed {seed}, scale {scale:g})."
+    )
+    functions = {truth.name: (truth.architecture, truth.memory_size_mb) for truth in workload.expected.values()}
+    try:
+        running: LocalState | None = LocalState.load()
+    except NotRunning:
+        running = None
+    if running is not None:
+        environment = LocalEnvironment(
+            endpoint_url=running.endpoint_url, table_name=running.table_name, functions=functions
+        )
+        out.print(f"Using the DynamoDB Local of `local up` at {running.endpoint_url}.")
+    else:
+        environment = LocalEnvironment(db_path=None if in_memory else db_path, functions=functions)
+        out.print("Starting DynamoDB Local, creating the tables from the synthesized template...")
+    try:
+        with environment:
+            started = time.perf_counter()
+            totals = environment.ingest(workload.events)
+            elapsed = time.perf_counter() - started
+            skipped = ", ".join(f"{reason} {count:,}" for reason, count in sorted(totals.skipped.items()))
+            out.print(
+                f"Ingested {totals.payloads:,} payloads through the ingest handler: {totals.received:,} log events, "
+                f"{totals.stored:,} records stored in {elapsed:.1f} s ({totals.stored / elapsed:,.0f} records/s); "
+                f"skipped: {skipped or 'none'}."
+            )
+            out.print()
+            out.print(render.overview_table(environment.ask({"start": day_start, "end": day_end})))
+            out.print()
+            featured = environment.ask({"function": CHECKOUT, "start": day_start, "end": day_end, "interval": "1h"})
+            output.print_function_report(out, featured)
+            html = build_report(environment.ask, start_ms=day_start, end_ms=day_end, function=CHECKOUT)
+            path = write_report(report_path, html)
+    except (DynamoDBLocalError, SynthError) as error:
+        raise CliError(str(error)) from None
+    out.print()
+    out.print(f"Report: {path.resolve()} (self-contained: open it in a browser, offline)")

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import math
-import os
 import re
 import sys
 import time
@@ -21,11 +20,10 @@ from typing import Any
 
 import click
 from rich.console import Console
-from rich.text import Text
 
 from durations.query_request import MAX_LIMIT
 from durations.schema import RECORD_FIELDS
-from durations_cli import render
+from durations_cli import output, render
 from durations_cli.invoker import (
     DEFAULT_STACK_NAME,
     AwsOptions,
@@ -220,16 +218,8 @@ def default_interval(window_ms: int) -> str | None:
     return min(CHART_INTERVALS, key=lambda item: abs(math.log(window_ms / item[1] / TARGET_POINTS)))[0]
 
 
-NON_TERMINAL_WIDTH = 200
-
-
 def _console() -> Console:
-    """Rich's console on stdout. Output to a file or a pipe is not wrapped at 80 columns
-    (tables keep their natural width) unless COLUMNS says otherwise."""
-    console = Console(highlight=False)
-    if not console.is_terminal and not os.environ.get("COLUMNS"):
-        console = Console(highlight=False, width=NON_TERMINAL_WIDTH)
-    return console
+    return output.console()
 
 
 def _print_json(value: Any) -> None:
@@ -334,17 +324,7 @@ def query(
     if as_json:
         _print_json(response)
         return
-    console = _console()
-    console.print(render.function_report(response))
-    series = response.get("series")
-    if series is None:
-        return
-    console.print()
-    chart = render.series_chart(series, console.width)
-    if chart is None:
-        console.print(Text("No invocations in this window: nothing to chart.", style="dim"))
-    else:
-        console.print(chart, no_wrap=True, overflow="crop")
+    output.print_function_report(_console(), response)
 
 
 @cli.command()

@@ -81,6 +81,9 @@ class DynamoDBLocal:
             str(folder / "DynamoDBLocal.jar"),
             "-port",
             str(self.port),
+            # One database whatever the credentials and Region of the caller: without it,
+            # DynamoDB Local keeps a separate set of tables per access key and Region.
+            "-sharedDb",
         ]
         if self.db_path is None:
             command.append("-inMemory")

@@ -10,10 +10,13 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any
+
+import boto3
 
 from durations import ingest_handler, query_handler
 from durations.schema import ENV_RECORD_TTL_DAYS, ENV_TABLE_NAME
@@ -108,7 +111,9 @@ class LocalEnvironment:
         for key, value in values.items():
             self._saved_environment.setdefault(key, os.environ.get(key))
             os.environ[key] = value
-        # The handlers build their clients once per "cold start": this is one.
+        # The handlers build their clients once per "cold start": this is one. boto3's
+        # default session caches the credentials it first resolved, so it starts anew too.
+        boto3.DEFAULT_SESSION = None
         ingest_handler._dependencies.cache_clear()
         query_handler._dependencies.cache_clear()
 
@@ -119,10 +124,17 @@ class LocalEnvironment:
         database, self._database = self._database, None
         return database.detach()
 
-    def ingest(self, events: Iterable[dict[str, Any]]) -> IngestTotals:
+    def ingest(self, events: Iterable[dict[str, Any]], *, concurrency: int = 1) -> IngestTotals:
+        """Each event through the ingest handler; ``concurrency`` > 1 delivers several at once,
+        as CloudWatch Logs does to concurrent Lambda invocations."""
         totals = IngestTotals()
-        for event in events:
-            totals.add(ingest_handler.handler(event, None))
+        if concurrency == 1:
+            for event in events:
+                totals.add(ingest_handler.handler(event, None))
+            return totals
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            for summary in pool.map(lambda event: ingest_handler.handler(event, None), events):
+                totals.add(summary)
         return totals
 
     def ask(self, request: dict[str, Any]) -> dict[str, Any]:
