@@ -9,7 +9,7 @@ NPM_STAMP := node_modules/.installed
 CDK := npx --no-install cdk
 export JSII_SILENCE_WARNING_DEPRECATED_NODE_VERSION := 1
 
-.PHONY: help install demo test unit integration local infra lint format typecheck synth deploy destroy bench clean
+.PHONY: help java install demo test unit integration local infra lint format typecheck synth deploy destroy bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -25,13 +25,22 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-install: $(STAMP) $(NPM_STAMP) ## Create the venv and install Python and npm packages (pinned)
+java: ## Java 17+ for DynamoDB Local: installed with apt when missing (as root), else say how
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless; \
+	  else \
+	    echo "DynamoDB Local needs Java 17 or newer: install a JRE (e.g. apt-get install openjdk-17-jre-headless)"; \
+	    exit 1; \
+	  fi; }
+
+install: $(STAMP) $(NPM_STAMP) java ## Create the venv, install Python and npm packages (pinned), and Java if missing
 
 DEMO_SCALE ?= 0.5
 demo: install ## The whole pipeline on DynamoDB Local: a generated day ingested, queried, and an HTML report
 	$(VENV)/bin/lambda-durations local demo --scale $(DEMO_SCALE)
 
-test: install lint typecheck ## Every gate: lint, types, unit, integration and infra suites
+test: install lint typecheck ## Every gate: lint, types, and the unit, integration, local, cli, report and infra suites
 	$(PY) -m pytest
 
 unit: install ## Unit suite only (pure code, fast)
