@@ -15,33 +15,18 @@ import random
 import statistics
 import time
 import uuid
-from typing import Any
 
 from durations.query import handle
 from durations.records import Record
-from durations.schema import INVOCATION_SHARDS, PARTITION_KEY, SORT_KEY
+from durations.schema import INVOCATION_SHARDS
 from durations.settings import QuerySettings
 from durations.store import DynamoRecordWriter, DynamoWindowReader
 from durations_local.dynamodb_local import DynamoDBLocal
+from durations_local.template import create_invocation_table
 
 TABLE = "bench-invocations"
 FUNCTION = "bench-fn"
 DAY_MS = 86_400_000
-
-
-def create_table(client: Any, name: str = TABLE) -> None:
-    client.create_table(
-        TableName=name,
-        KeySchema=[
-            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-        ],
-        AttributeDefinitions=[
-            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-            {"AttributeName": SORT_KEY, "AttributeType": "S"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
 
 
 def records(count: int, start_ms: int, seed: int = 11) -> list[Record]:
@@ -80,7 +65,7 @@ def main() -> None:
     args = parser.parse_args()
     with DynamoDBLocal() as local:
         client = local.client()
-        create_table(client)
+        create_invocation_table(client, TABLE)
         now_ms = int(time.time() * 1000)
         start_ms = now_ms - DAY_MS
         loaded = records(args.invocations, start_ms)
@@ -94,7 +79,7 @@ def main() -> None:
         for run in range(args.runs):
             for concurrency, series in rates.items():
                 table = f"ingest-{concurrency}-{run}"
-                create_table(client, table)
+                create_invocation_table(client, table)
                 began = time.perf_counter()
                 DynamoRecordWriter(client, table, 30, concurrency=concurrency).write(sample)
                 series.append(len(sample) / (time.perf_counter() - began))

@@ -14,6 +14,8 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from durations.schema import PARTITION_KEY, SORT_KEY
+
 ROOT = Path(__file__).resolve().parent.parent
 STACK = "LambdaDurations"
 
@@ -85,3 +87,24 @@ def create_tables(client: Any, template: dict[str, Any]) -> dict[str, str]:
                 client.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
         names[logical_id] = name
     return names
+
+
+def create_invocation_table(client: Any, name: str) -> None:
+    """The invocation table with the stack's key names (durations.schema), without a synth.
+
+    For moto tests and benchmarks, where synthesizing the app for every table would cost
+    seconds; local mode itself creates its tables from the template (create_tables).
+    tests/local checks that the template's keys are these.
+    """
+    client.create_table(
+        TableName=name,
+        KeySchema=[
+            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
+            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
+        ],
+        AttributeDefinitions=[
+            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
+            {"AttributeName": SORT_KEY, "AttributeType": "S"},
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )

@@ -31,11 +31,11 @@ from moto import mock_aws
 from durations.log_source import FunctionRef
 from durations.query import handle
 from durations.records import Record
-from durations.schema import PARTITION_KEY, SORT_KEY
 from durations.settings import QuerySettings
 from durations.store import DynamoFunctionCatalog, DynamoRecordWriter, DynamoWindowReader, FunctionConfig
 from durations_cli.invoker import AwsOptions, Invoker
 from durations_cli.main import Runtime, cli
+from durations_local.template import create_invocation_table
 
 REGION = "us-east-1"
 TABLE = "lambda-durations-cli-test"
@@ -184,18 +184,7 @@ def dynamodb() -> Iterator[Any]:
 
 @pytest.fixture
 def table(dynamodb: Any) -> str:
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=[
-            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-            {"AttributeName": SORT_KEY, "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_invocation_table(dynamodb, TABLE)
     return TABLE
 
 

@@ -26,6 +26,7 @@ from durations import ingest_handler, keys
 from durations.records import Record, from_item
 from durations.schema import ENV_RECORD_TTL_DAYS, ENV_TABLE_NAME, ENV_WRITE_CONCURRENCY, PARTITION_KEY, SORT_KEY
 from durations.subscription import encode_payload
+from durations_local.template import create_invocation_table
 
 REGION = "us-east-1"
 TABLE = "lambda-durations-test"
@@ -69,18 +70,7 @@ def dynamodb(aws: None) -> Any:
 @pytest.fixture
 def table(dynamodb: Any) -> str:
     """The table with the project's key names (imported from durations.schema, never retyped)."""
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=[
-            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-            {"AttributeName": SORT_KEY, "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_invocation_table(dynamodb, TABLE)
     return TABLE
 
 

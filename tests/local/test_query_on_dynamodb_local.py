@@ -13,10 +13,10 @@ import pytest
 
 from durations.query import handle
 from durations.records import Record
-from durations.schema import PARTITION_KEY, SORT_KEY
 from durations.settings import QuerySettings
 from durations.store import DynamoRecordWriter, DynamoWindowReader
 from durations_local.dynamodb_local import DynamoDBLocal
+from durations_local.template import create_invocation_table
 
 TABLE = "invocations"
 NOW = 1_764_590_400_000  # 2025-12-01T12:00:00Z
@@ -27,18 +27,7 @@ HOUR = 3_600_000
 def client() -> Iterator[Any]:
     with DynamoDBLocal() as local:
         client = local.client()
-        client.create_table(
-            TableName=TABLE,
-            KeySchema=[
-                {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-                {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-            ],
-            AttributeDefinitions=[
-                {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-                {"AttributeName": SORT_KEY, "AttributeType": "S"},
-            ],
-            BillingMode="PAY_PER_REQUEST",
-        )
+        create_invocation_table(client, TABLE)
         yield client
 
 

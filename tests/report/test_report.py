@@ -36,7 +36,6 @@ from moto import mock_aws
 from durations.log_source import FunctionRef
 from durations.query import handle
 from durations.records import Record
-from durations.schema import PARTITION_KEY, SORT_KEY
 from durations.settings import QuerySettings
 from durations.store import DynamoFunctionCatalog, DynamoRecordWriter, DynamoWindowReader, FunctionConfig
 from durations_local.report import (
@@ -47,6 +46,7 @@ from durations_local.report import (
     fmt_ms,
     write_report,
 )
+from durations_local.template import create_invocation_table
 
 ROOT = Path(__file__).resolve().parents[2]
 BROWSER_SCRIPT = Path(__file__).with_name("browser.mjs")
@@ -268,18 +268,7 @@ def dynamodb(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
 
 @pytest.fixture(scope="module")
 def loaded(dynamodb: Any, day: dict[str, list[Record]]) -> Any:
-    dynamodb.create_table(
-        TableName=TABLE,
-        AttributeDefinitions=[
-            {"AttributeName": PARTITION_KEY, "AttributeType": "S"},
-            {"AttributeName": SORT_KEY, "AttributeType": "S"},
-        ],
-        KeySchema=[
-            {"AttributeName": PARTITION_KEY, "KeyType": "HASH"},
-            {"AttributeName": SORT_KEY, "KeyType": "RANGE"},
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    create_invocation_table(dynamodb, TABLE)
     writer = DynamoRecordWriter(dynamodb, TABLE, 30, concurrency=1)
     catalog = DynamoFunctionCatalog(dynamodb, TABLE, Configurations())  # type: ignore[arg-type]
     for function, records in day.items():
